@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from cards.welcome import welcome_card
+from dialogs.content import service_facts
 from manifest.build import (
     DEFAULT_PACKAGE,
     LOCAL_BOT_ID,
@@ -92,6 +94,11 @@ def test_personal_commands_are_the_ones_the_bot_understands():
 
 def test_team_commands_are_the_ones_the_bot_understands():
     assert _commands(_manifest(), "team") == TEAM_COMMANDS
+
+
+def test_every_welcome_card_button_sends_a_personal_command():
+    sent = [a["data"]["msteams"]["value"] for a in welcome_card(service_facts())["actions"]]
+    assert set(sent) <= set(_commands(_manifest(), "personal"))
 
 
 def test_every_command_has_a_short_description():
