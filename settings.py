@@ -47,7 +47,7 @@ class Settings:
     @property
     def host(self) -> str:
         """The interface to listen on: loopback only in local mode."""
-        return "127.0.0.1" if self.local_mode else "0.0.0.0"  # noqa: S104 - authenticated
+        return "127.0.0.1" if self.local_mode else "0.0.0.0"  # authenticated, so open to all
 
     @property
     def sqlalchemy_url(self) -> str:
