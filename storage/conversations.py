@@ -13,15 +13,16 @@ from storage.crypto import FieldCipher
 from storage.models import ConversationState
 
 
+def state_context(conversation_key: str) -> str:
+    """Associated data binding a conversation's encrypted state to its row."""
+    return f"conversation:{conversation_key}"
+
+
 class ConversationStore:
     """Reads and writes `conversation_state` rows."""
 
     def __init__(self, cipher: FieldCipher) -> None:
         self.cipher = cipher
-
-    @staticmethod
-    def _context(conversation_key: str) -> str:
-        return f"conversation:{conversation_key}"
 
     async def load(
         self, session: AsyncSession, conversation_key: str
@@ -36,7 +37,7 @@ class ConversationStore:
         ).one_or_none()
         if row is None:
             return {}, 0
-        state = self.cipher.decrypt_json(row.state, self._context(conversation_key))
+        state = self.cipher.decrypt_json(row.state, state_context(conversation_key))
         return state, row.version
 
     async def save(
@@ -50,7 +51,7 @@ class ConversationStore:
         user_key: str | None = None,
     ) -> bool:
         """Write `state` if the stored version is still `expected_version`; False on a conflict."""
-        sealed = self.cipher.encrypt_json(state, self._context(conversation_key))
+        sealed = self.cipher.encrypt_json(state, state_context(conversation_key))
         if expected_version == 0:
             try:
                 async with session.begin_nested():

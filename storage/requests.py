@@ -30,6 +30,11 @@ def details_context(reference: str) -> str:
     return f"referral:{reference}"
 
 
+def outbox_context(reference: str) -> str:
+    """Associated data for the encrypted payload of an outbox row about a request."""
+    return f"outbox:{reference}"
+
+
 async def next_reference(session: AsyncSession, kind: RequestKind, year: int) -> str:
     """Take the next number in the kind's series for `year`; safe under concurrent filing."""
     series = f"{SERIES_PREFIX[kind]}-{year}"
@@ -118,7 +123,7 @@ class SqlRequestRecords:
             OutboxMessage(
                 kind=OUTBOX_POST_REQUEST,
                 referral_id=referral.id,
-                payload=self.cipher.encrypt_json({}, f"outbox:{reference}"),
+                payload=self.cipher.encrypt_json({}, outbox_context(reference)),
                 status="pending",
                 attempts=0,
                 next_attempt_at=now,
