@@ -150,7 +150,7 @@ async def walk_to(
     overrides = answers or {}
     await t.start()
     for step_id, answer in HAPPY_PATH:
-        if step_id == stop_before:
+        if step_id == stop_before or not referral.has_draft(t.state):
             return
         if t.step != step_id:
             continue

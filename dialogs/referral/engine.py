@@ -577,7 +577,10 @@ async def _handle_card(turn: _Turn) -> list[Reply]:
     data = event.data or {}
     stale = data.get("draft_id") not in (None, draft["draft_id"])
     if event.verb == CRITERIA_VERB and draft["step"] == "criteria" and not stale:
-        return await turn.answer([] if data.get("none") else str(data.get(CRITERIA_INPUT) or ""))
+        none_typed = str(question("criteria")["none_synonyms"][0])
+        return await turn.answer(
+            none_typed if data.get("none") else str(data.get(CRITERIA_INPUT) or "")
+        )
     if event.verb in (SAVE_VERB, CANCEL_VERB) and not stale:
         if event.verb == SAVE_VERB:
             return turn.save()
