@@ -198,7 +198,7 @@ def _help(draft: dict[str, Any], config: DialogConfig, today: date) -> list[Repl
         body = message("summary_intro", config)
     else:
         body = say(question(step_id)["help"], config)
-    text = f"{message('help_prefix', config)}{body} {message('help_footer', config)}"
+    text = f"{message('help_prefix', config)} {body} {message('help_footer', config)}"
     if draft.get("misses", 0) >= MISSES_BEFORE_HELP:
         text += "\n\n" + message("three_misses", config)
     return [Reply(text=text), *_ask(draft, config, today)]
