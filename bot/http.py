@@ -6,6 +6,7 @@ import json
 import logging
 from typing import Any
 
+import jwt
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
@@ -61,11 +62,11 @@ def messages_handler(adapter: CloudAdapter, bot: VigBot) -> Any:
         auth_header = request.headers.get("Authorization", "")
         try:
             response = await adapter.process_activity(auth_header, activity, bot.on_turn)
-        except PermissionError:
+        except (PermissionError, jwt.PyJWTError):
             return _error(401, "unauthorized")
-        except Exception as exc:  # the SDK's own checks; never a traceback to the caller
-            log.error("activity rejected by the SDK: %s", type(exc).__name__)
-            return _error(400, "the activity could not be processed")
+        except Exception as exc:  # the turn itself never raises; this is the SDK's own set-up
+            log.error("activity could not be processed: %s", type(exc).__name__)
+            return _error(500, "the activity could not be processed")
         if response:
             return web.json_response(data=response.body, status=response.status)
         return web.Response(status=201)

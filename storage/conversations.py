@@ -27,12 +27,17 @@ class ConversationStore:
     async def load(
         self, session: AsyncSession, conversation_key: str
     ) -> tuple[dict[str, Any], int]:
-        """The state and its version; a new conversation is ({}, 0)."""
+        """The state and its version; a new conversation is ({}, 0).
+
+        The row stays locked until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE
+        already serialises writers), so concurrent turns on one conversation queue instead of
+        racing; the version check on save still guards against anything that slips past.
+        """
         row = (
             await session.execute(
-                select(ConversationState.state, ConversationState.version).where(
-                    ConversationState.conversation_key == conversation_key
-                )
+                select(ConversationState.state, ConversationState.version)
+                .where(ConversationState.conversation_key == conversation_key)
+                .with_for_update()
             )
         ).one_or_none()
         if row is None:

@@ -6,7 +6,9 @@ state; a version conflict rolls all of it back and the turn runs again on the fr
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -82,6 +84,7 @@ async def run_turn(
             return turn
         except _VersionConflict:
             log.info("state conflict on attempt %d; running the turn again", attempt)
+            await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))
     raise TurnConflictError(f"conversation state kept changing ({MAX_ATTEMPTS} attempts)")
 
 
