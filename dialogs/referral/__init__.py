@@ -10,6 +10,7 @@ from dialogs.referral.engine import (
     handle,
     has_draft,
     is_active,
+    is_send,
     resume,
     start,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "handle",
     "has_draft",
     "is_active",
+    "is_send",
     "resume",
     "start",
 ]

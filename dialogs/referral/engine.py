@@ -7,7 +7,6 @@ request, so that a repeated "send" answers with the same reference instead of fi
 from __future__ import annotations
 
 import copy
-import re
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +24,7 @@ from cards.referral import (
 )
 from dialogs.allocation import SERVICE_TZ, format_meeting_date, next_allocation_meeting
 from dialogs.events import Button, Reply, Turn, UserEvent
+from dialogs.faq.safeguarding import detect_risk
 from dialogs.ports import DialogConfig, DialogServices
 from dialogs.referral import model
 from dialogs.referral.steps import (
@@ -235,14 +235,6 @@ def _yes_no(text: str) -> str | None:
     return None
 
 
-def _risk_words_in(text: str) -> bool:
-    typed = normalise(text)
-    return any(
-        re.search(rf"\b{re.escape(normalise(str(w)))}\b", typed)
-        for w in model.content()["risk_words"]
-    )
-
-
 # --- the turn ---------------------------------------------------------------------------------
 
 
@@ -333,7 +325,7 @@ class _Turn:
             _, target = walk(self.ctx(), start=target)
         replies = await self.go(target)
         kind = STEP_BY_ID[step_id].kind
-        if kind in ("text", "quick") and _risk_words_in(str(parsed.value)):
+        if kind in ("text", "quick") and detect_risk(str(parsed.value)):
             replies.insert(0, Reply(text=say(model.content()["risk_reminder"], self.config)))
         return replies
 
@@ -594,6 +586,14 @@ async def _handle_card(turn: _Turn) -> list[Reply]:
         if event.verb == CHANGE_VERB and str(data.get(CHANGE_INPUT, "")) in STEP_BY_ID:
             return turn.change(str(data[CHANGE_INPUT]))
     return turn.ask(lead=message("card_stale", turn.config))
+
+
+def is_send(event: UserEvent) -> bool:
+    """Whether the event asks to send a request (typed or pressed), draft or not.
+
+    A repeated send after filing finds no draft; `handle` answers it with the same reference.
+    """
+    return event.verb == SEND_VERB or (not event.verb and _command(event.text) == "send")
 
 
 def accepts_as_answer(state: dict[str, Any], event: UserEvent) -> bool:
