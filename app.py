@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 
+from bot.channel import ChannelSender
 from bot.handler import BotDeps, VigBot
 from bot.http import healthz, messages_handler, readyz_handler
 from bot.profiles import ProfileCache
@@ -33,6 +34,7 @@ DATABASE = web.AppKey("database", Database)
 CIPHER = web.AppKey("cipher", FieldCipher)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", VigBot)
+OUTBOX_SENDER = web.AppKey("outbox_sender", ChannelSender)
 
 HOUSEKEEPING_INTERVAL_SECONDS = 3600.0
 
@@ -82,17 +84,20 @@ def create_app(
     app[DATABASE] = Database(settings.sqlalchemy_url)
     app[CIPHER] = cipher or build_cipher(settings)
     app[ADAPTER] = build_adapter(settings)
+    app[OUTBOX_SENDER] = ChannelSender(app[DATABASE], app[CIPHER], app[ADAPTER], settings)
     deps = BotDeps(
         settings=settings,
         db=app[DATABASE],
         cipher=app[CIPHER],
         conversations=ConversationStore(app[CIPHER]),
         profiles=ProfileCache(),
+        wake_outbox=app[OUTBOX_SENDER].wake,
     )
     app[BOT] = VigBot(deps)
     app.cleanup_ctx.append(_database_ctx)
     if background:
         app.cleanup_ctx.append(_background("housekeeping", lambda a: _housekeeping(a[DATABASE])))
+        app.cleanup_ctx.append(_background("outbox", lambda a: a[OUTBOX_SENDER].run()))
     app.router.add_post("/api/messages", messages_handler(app[ADAPTER], app[BOT]))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz_handler(app[DATABASE]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.activity import CARD_ACTION_INVOKE, reply_address, scope_of, to_activity, to_event
+from bot.install import channel_context, on_install_event
 from bot.profiles import ProfileCache
 from bot.retry import with_retries
 from dialogs import router
@@ -23,6 +25,7 @@ from storage.crypto import FieldCipher
 from storage.db import Database
 from storage.keys import hash_id, short_hash
 from storage.requests import SqlRequestRecords
+from storage.team import SqlTeamRecords
 from storage.turns import run_turn
 
 log = logging.getLogger("vig.turn")
@@ -40,6 +43,8 @@ class BotDeps:
     cipher: FieldCipher
     conversations: ConversationStore
     profiles: ProfileCache
+    # Called after a turn commits, so the outbox sender posts what it filed or changed now.
+    wake_outbox: Callable[[], None] | None = None
 
     @property
     def dialog_config(self) -> DialogConfig:
@@ -80,6 +85,16 @@ class VigBot:
                 activity.type == ActivityTypes.invoke and activity.name == CARD_ACTION_INVOKE
             ):
                 outcome = await self._on_user_event(turn_context)
+            elif activity.type in (
+                ActivityTypes.conversation_update,
+                ActivityTypes.installation_update,
+            ):
+                outcome = await on_install_event(
+                    turn_context,
+                    db=self.deps.db,
+                    store=self.deps.conversations,
+                    key=conversation_key(activity),
+                )
             elif activity.type == ActivityTypes.invoke:
                 await self._answer_invoke(
                     turn_context,
@@ -112,11 +127,18 @@ class VigBot:
             profile = await self.deps.profiles.profile(turn_context)
         event = to_event(activity, profile)
         address = reply_address(activity)
+        channel = channel_context(activity) if event.scope == "channel" else None
 
         async def decide(state: dict[str, Any], session: Any) -> Turn:
             services = DialogServices(
                 config=self.deps.dialog_config,
                 records=SqlRequestRecords(session, self.deps.cipher, reply_address=address),
+                team=SqlTeamRecords(
+                    session,
+                    self.deps.cipher,
+                    channel=channel,
+                    allowed_team_id=self.deps.settings.vig_team_id,
+                ),
             )
             return await router.handle(event, state, services)
 
@@ -140,6 +162,8 @@ class VigBot:
                     },
                 )
             return "duplicate"
+        if self.deps.wake_outbox is not None:
+            self.deps.wake_outbox()
         await self._send(turn_context, event, turn.replies)
         return "ok"
 
