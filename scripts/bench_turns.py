@@ -15,7 +15,6 @@ import statistics
 import sys
 import tempfile
 import time
-import timeit
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,25 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
+from bot.sdk import retry_policy_build_cost
 from settings import Settings
 from storage.crypto import FieldCipher, generate_key_spec, parse_keys
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.conftest import activity
 from tests.fake_connector import FakeConnector
-
-
-def retry_policy_cost() -> tuple[float, float]:
-    """Microseconds to build msrest's ClientRetryPolicy with a list and with a frozenset."""
-    from msrest.universal_http.requests import ClientRetryPolicy
-
-    saved = ClientRetryPolicy.safe_codes
-    ClientRetryPolicy.safe_codes = list(saved)
-    slow = min(timeit.repeat(ClientRetryPolicy, number=20, repeat=3)) / 20
-    ClientRetryPolicy.safe_codes = frozenset(saved)  # type: ignore[assignment]
-    fast = min(timeit.repeat(ClientRetryPolicy, number=200, repeat=3)) / 200
-    ClientRetryPolicy.safe_codes = saved
-    return slow * 1e6, fast * 1e6
 
 
 async def run(turns: int, conversations: int) -> None:
@@ -98,7 +85,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=400)
     parser.add_argument("--conversations", type=int, default=8)
     args = parser.parse_args()
-    slow, fast = retry_policy_cost()
+    slow, fast = retry_policy_build_cost()
     print(f"msrest retry policy {slow:.0f} us per build as shipped, {fast:.0f} us with the fix")
     asyncio.run(run(args.turns, args.conversations))
 
