@@ -42,14 +42,15 @@ def _text(state: dict[str, Any], key: str, **values: Any) -> Turn:
 
 
 async def _agenda(
-    event: UserEvent, state: dict[str, Any], team: TeamRecords, *, include_closed: bool
+    event: UserEvent, state: dict[str, Any], services: DialogServices, *, include_closed: bool
 ) -> Turn:
+    team = _team(services)
     inbox = await team.inbox()
     if inbox is None:
         return _text(state, "channel.no_inbox_yet")
     if actions.channel_of(event.conversation_id) != inbox.channel_id:
         return _text(state, "channel.agenda_elsewhere")
-    meeting = next_allocation_meeting(event.now)
+    meeting = next_allocation_meeting(event.now, services.config.meeting_cutoff_hour)
     requests = await team.meeting_requests(
         meeting_date=meeting, open_statuses=OPEN_STATUSES, include_closed=include_closed
     )
@@ -70,7 +71,7 @@ async def handle(event: UserEvent, state: dict[str, Any], services: DialogServic
         claim = await team.claim_inbox(actor=event.user, now=event.now)
         return _text(state, INBOX_MESSAGES[claim.outcome])
     if command in ("agenda", "agenda_all"):
-        return await _agenda(event, state, team, include_closed=command == "agenda_all")
+        return await _agenda(event, state, services, include_closed=command == "agenda_all")
     return _text(state, "channel.help")
 
 
