@@ -16,6 +16,7 @@ from tests.test_team_support import (
     REFERRER_CHAT,
     audit_rows,
     card_texts,
+    channel_data,
     file_request,
     posted,
     press,
@@ -263,3 +264,52 @@ def test_state_machine_follows_the_service_rules() -> None:
     assert all(
         to != "submitted" or action == "info_reply" for (_k, _s, action), to in TRANSITIONS.items()
     )
+
+
+async def test_a_fallback_submit_acts_and_answers_in_text(bot: BotHarness) -> None:
+    reference = await file_request(bot)
+    conversation, _root = await posted(bot, reference)
+    data = {"verb": "team.accept", "reference": reference, "version": 1, "fallback": True}
+    sent = await bot.send(
+        value=data,
+        conversation_id=conversation,
+        conversation_type="channel",
+        channel_data=channel_data(),
+        user_name="Sam Lead",
+    )
+    assert (await referral_row(bot, reference)).status == "accepted"
+    assert [s.card for s in sent] == [None]
+
+
+async def test_the_referrers_answer_card_attaches_the_answer(bot: BotHarness) -> None:
+    reference = await file_request(bot)
+    await _act(bot, "team.ask_info", reference, inputs={"ask_info_note": "Which nursery?"})
+    answer = await press(
+        bot,
+        "team.info_reply",
+        reference,
+        0,
+        conversation_id=REFERRER_CHAT,
+        conversation_type="personal",
+        user_name="Hannah Visitor",
+        inputs={"answer": "Little Acorns"},
+        aad_id="aad-hannah",
+    )
+    assert reference in answer["value"]
+    assert (await referral_row(bot, reference)).status == "submitted"
+
+
+async def test_an_answer_card_for_someone_elses_request_is_not_attached(bot: BotHarness) -> None:
+    reference = await file_request(bot)
+    await _act(bot, "team.ask_info", reference, inputs={"ask_info_note": "Which nursery?"})
+    await press(
+        bot,
+        "team.info_reply",
+        reference,
+        0,
+        conversation_id="a:personal-mallory",
+        conversation_type="personal",
+        user_name="Mallory",
+        inputs={"answer": "Made up"},
+    )
+    assert (await referral_row(bot, reference)).status == "info_requested"

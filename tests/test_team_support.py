@@ -216,6 +216,7 @@ async def press(
     user_name: str = "Sam Lead",
     inputs: dict[str, Any] | None = None,
     conversation_type: str = "channel",
+    aad_id: str | None = None,
 ) -> dict[str, Any]:
     """Press a team button (Action.Execute); the invoke answer."""
     data = {
@@ -235,7 +236,7 @@ async def press(
         channel_data=channel_data(),
         user_name=user_name,
         user_id=f"29:{user_name}",
-        aad_id=f"aad-{user_name}",
+        aad_id=aad_id or f"aad-{user_name}",
     )
     response = await bot.post(body)
     assert response.status == 200, await response.text()
