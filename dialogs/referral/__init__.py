@@ -1,7 +1,8 @@
 """The referral conversation: a declarative step table (steps.py) run by a small engine.
 
-The router calls `start`, `resume`, `handle`, `accepts_as_answer` and `current_question`; the
-card form and the team's card use `model` (the answers' shape) and `steps.validate_field`.
+The router calls `start`, `resume`, `handle`, `accepts_as_answer` and `current_question`, and
+`show_form` / `submit_form` (verb FORM_VERB) for "fill in as a form"; the team's card uses
+`model` (the answers' shape).
 """
 
 from dialogs.referral.engine import (
@@ -14,8 +15,10 @@ from dialogs.referral.engine import (
     resume,
     start,
 )
+from dialogs.referral.form import FORM_VERB, show_form, submit_form
 
 __all__ = [
+    "FORM_VERB",
     "accepts_as_answer",
     "current_question",
     "handle",
@@ -23,5 +26,7 @@ __all__ = [
     "is_active",
     "is_send",
     "resume",
+    "show_form",
     "start",
+    "submit_form",
 ]

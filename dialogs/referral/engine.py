@@ -61,7 +61,8 @@ def is_active(state: dict[str, Any]) -> bool:
     return has_draft(state) and not state[DRAFT].get("saved", False)
 
 
-def _today(now: datetime) -> date:
+def service_date(now: datetime) -> date:
+    """The date at the service (UK time) for an event's timestamp."""
     return now.astimezone(SERVICE_TZ).date() if now.tzinfo else now.date()
 
 
@@ -91,9 +92,15 @@ def _new_draft(event: UserEvent) -> dict[str, Any]:
     }
 
 
-def _context(draft: dict[str, Any], config: DialogConfig, today: date) -> Context:
+def draft_context(
+    draft: dict[str, Any],
+    config: DialogConfig,
+    today: date,
+    answers: dict[str, Any] | None = None,
+) -> Context:
+    """What routing sees for this draft; `answers` (e.g. the card form's) replace the draft's."""
     return Context(
-        answers=draft["answers"],
+        answers=draft["answers"] if answers is None else answers,
         config=config,
         today=today,
         identity_fields=tuple(draft.get("identity_fields", ())),
@@ -101,8 +108,12 @@ def _context(draft: dict[str, Any], config: DialogConfig, today: date) -> Contex
     )
 
 
+def _context(draft: dict[str, Any], config: DialogConfig, today: date) -> Context:
+    return draft_context(draft, config, today)
+
+
 def _draft_today(draft: dict[str, Any]) -> date:
-    return _today(datetime.fromisoformat(draft["updated_at"]))
+    return service_date(datetime.fromisoformat(draft["updated_at"]))
 
 
 def _request_answers(draft: dict[str, Any], config: DialogConfig, today: date) -> dict[str, Any]:
@@ -246,7 +257,7 @@ class _Turn:
         self.state = copy.deepcopy(state)
         self.services = services
         self.config = services.config
-        self.today = _today(event.now)
+        self.today = service_date(event.now)
 
     @property
     def draft(self) -> dict[str, Any]:
@@ -264,10 +275,13 @@ class _Turn:
     def ask(self, lead: str = "") -> list[Reply]:
         return _ask(self.draft, self.config, self.today, lead)
 
-    def begin(self, with_opening: bool) -> list[Reply]:
+    def new_draft(self) -> None:
         self.state[DRAFT] = _new_draft(self.event)
         self.state.pop(FILED, None)
         self.draft["step"] = first_step(self.ctx())
+
+    def begin(self, with_opening: bool) -> list[Reply]:
+        self.new_draft()
         return ([_opening(self.config)] if with_opening else []) + self.ask()
 
     # -- moving through the steps
@@ -588,6 +602,51 @@ async def _handle_card(turn: _Turn) -> list[Reply]:
     return turn.ask(lead=message("card_stale", turn.config))
 
 
+def open_draft(event: UserEvent, state: dict[str, Any], services: DialogServices) -> Turn:
+    """The draft made ready to show elsewhere (the card form), with no replies: a new draft at
+    the first question when there is none, else the current one, no longer saved or waiting."""
+    turn = _Turn(event, state, services)
+    if not has_draft(turn.state):
+        turn.new_draft()
+    turn.draft["saved"] = False
+    turn.draft["pending"] = None
+    return turn.done([])
+
+
+async def take_answers(
+    event: UserEvent,
+    state: dict[str, Any],
+    services: DialogServices,
+    answers: dict[str, Any],
+    *,
+    save: bool,
+) -> Turn:
+    """Put answers read elsewhere (the card form) into the draft and go where they lead, as the
+    conversation would: the summary, a stop, a hold, a peer contact filed alone, or the first
+    unanswered question. With `save`, a draft that could carry on is saved for later instead.
+
+    The referrer's Teams identity is kept. Answered steps are skipped when the chat carries on.
+    """
+    turn = _Turn(event, state, services)
+    if not has_draft(turn.state):
+        turn.new_draft()
+    draft = turn.draft
+    identity = {
+        f: draft["answers"][f] for f in draft.get("identity_fields", ()) if f in draft["answers"]
+    }
+    draft["answers"] = {**answers, **identity}
+    draft["saved"] = False
+    draft["pending"] = None
+    draft["misses"] = 0
+    passed, end = walk(turn.ctx())
+    draft["history"] = passed
+    draft["editing"] = True
+    if save and (end in STEP_BY_ID or end == SUMMARY):
+        draft["step"] = end
+        return turn.done(turn.save())
+    return turn.done(await turn.go(end))
+
+
 def is_send(event: UserEvent) -> bool:
     """Whether the event asks to send a request (typed or pressed), draft or not.
 
@@ -608,7 +667,7 @@ def accepts_as_answer(state: dict[str, Any], event: UserEvent) -> bool:
         return event.verb == CRITERIA_VERB and step == "criteria"
     if _command(event.text):
         return False
-    today = _today(event.now)
+    today = service_date(event.now)
     config = DialogConfig()
     return validate_field(step, event.text, draft["answers"], config, today).ok
 
