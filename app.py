@@ -8,12 +8,12 @@ import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
-from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 
+import admin
 from bot.channel import ChannelSender
 from bot.handler import BotDeps, VigBot
 from bot.http import healthz, messages_handler, readyz_handler
@@ -25,7 +25,7 @@ from storage.conversations import ConversationStore
 from storage.crypto import FieldCipher, KeyConfigError, cipher_from_settings, generate_key_spec
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.turns import forget_old_activities
+from storage.retention import purge_loop
 
 log = logging.getLogger("vig")
 
@@ -36,23 +36,12 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", VigBot)
 OUTBOX_SENDER = web.AppKey("outbox_sender", ChannelSender)
 
-HOUSEKEEPING_INTERVAL_SECONDS = 3600.0
-
 
 def build_cipher(settings: Settings) -> FieldCipher:
     """The field cipher for these settings (a local key is generated in local mode)."""
     return cipher_from_settings(
         settings.data_encryption_key, local_mode=settings.local_mode, data_dir=settings.data_dir
     )
-
-
-async def _housekeeping(db: Database) -> None:
-    while True:
-        try:
-            await forget_old_activities(db, datetime.now(UTC))
-        except Exception as exc:
-            log.warning("housekeeping failed: %s", type(exc).__name__)
-        await asyncio.sleep(HOUSEKEEPING_INTERVAL_SECONDS)
 
 
 def _background(
@@ -96,7 +85,10 @@ def create_app(
     app[BOT] = VigBot(deps)
     app.cleanup_ctx.append(_database_ctx)
     if background:
-        app.cleanup_ctx.append(_background("housekeeping", lambda a: _housekeeping(a[DATABASE])))
+        # Retention: idle drafts, closed requests past their time, and old activity ids.
+        app.cleanup_ctx.append(
+            _background("purge", lambda a: purge_loop(a[DATABASE], a[CIPHER], a[SETTINGS]))
+        )
         app.cleanup_ctx.append(_background("outbox", lambda a: a[OUTBOX_SENDER].run()))
     app.router.add_post("/api/messages", messages_handler(app[ADAPTER], app[BOT]))
     app.router.add_get("/healthz", healthz)
@@ -143,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("serve", help="serve the bot")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("genkey", help="print a new DATA_ENCRYPTION_KEY entry")
+    admin.add_commands(sub)
     args = parser.parse_args(argv)
     _configure_logging()
     try:
@@ -150,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "genkey":
             print(generate_key_spec())
             return 0
+        if args.command in admin.COMMANDS:
+            return asyncio.run(admin.run_command(args, settings))
         if args.command == "migrate":
             asyncio.run(_migrate(settings))
             log.info("database is up to date")

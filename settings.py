@@ -120,6 +120,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         meeting_cutoff_hour=cutoff,
         draft_retention_days=_int(env, "DRAFT_RETENTION_DAYS", 30, minimum=1),
         referral_retention_days=_int(env, "REFERRAL_RETENTION_DAYS", 2190, minimum=1),
+        purge_interval_seconds=_int(env, "PURGE_INTERVAL_SECONDS", 3600, minimum=60),
         developer_name=env.get("VIG_DEVELOPER_NAME", "").strip() or Settings.developer_name,
         website_url=env.get("VIG_WEBSITE_URL", "").strip() or Settings.website_url,
         privacy_url=env.get("VIG_PRIVACY_URL", "").strip() or Settings.privacy_url,

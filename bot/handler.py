@@ -197,7 +197,7 @@ class VigBot:
         where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb else "?"
         log.error(
             "turn failed activity_id=%s error=%s at %s",
-            activity.id or "-",
+            short_hash(activity.id or "-"),
             type(exc).__name__,
             where,
         )
