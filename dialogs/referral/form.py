@@ -125,7 +125,10 @@ def _read(
     the reading carries on down the table from it, to show every problem at once. Valid answers
     off the route taken are kept too (the draft keeps them if the route changes later).
     """
-    answers: dict[str, Any] = {}
+    # Teams identity is not on the form, but the case holder "Me" is read with the name.
+    answers: dict[str, Any] = {
+        f: draft["answers"][f] for f in draft.get("identity_fields", ()) if f in draft["answers"]
+    }
     errors: dict[str, str] = {}
     ctx = engine.draft_context(draft, config, today, answers)
     target = first_step(ctx)
