@@ -302,6 +302,16 @@ async def test_family_not_yet_with_peer_contact_files_it_alone_from_the_form():
     assert t.step == "family_choice"
 
 
+async def test_not_yet_again_after_a_peer_contact_was_filed_is_handled_as_in_the_chat():
+    t = Transcript()
+    await open_form(t)
+    await submit(t, {"family_choice": "not_yet"})
+    await submit(t, {"family_choice": "not_yet"})
+    assert t.step == "peer_contact"
+    assert "talk to another parent" in t.text
+    assert len(t.records.of_kind("peer_contact")) == 1
+
+
 async def test_an_early_help_practitioner_must_name_the_manager_on_the_form():
     t = Transcript()
     await open_form(t)

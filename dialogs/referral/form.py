@@ -134,8 +134,12 @@ def _read(
     target = first_step(ctx)
     seen: set[str] = set()
     while target in STEP_BY_ID and target not in seen:
-        seen.add(target)
         step = STEP_BY_ID[target]
+        if not _on_form(step, ctx):
+            # Reached by a jump although the draft rules it out (peer contact already filed):
+            # the chat asks it, as the conversation would.
+            break
+        seen.add(target)
         parsed = _validate(step, _raw(data, target), answers, config, today)
         if parsed.ok:
             answers[target] = parsed.value
