@@ -1,7 +1,9 @@
 """Which conversation handles an event.
 
 Order matters and is the whole policy:
-1. card presses go to the conversation that drew the card (referral, FAQ suggestion);
+0. anything in the team's channel, and presses of the team's card buttons, go to the team;
+1. card presses go to the conversation that drew the card (referral, FAQ suggestion); a referrer
+   the team has asked for more information has their next message attached to the request;
 2. anything typed that suggests a child at immediate risk gets the safeguarding message first;
 3. the bot's own commands (new request, continue, my requests, help, ...);
 4. during a referral, a valid answer to the current question is always taken as an answer; a
@@ -17,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from cards.my_requests import RequestLine, my_requests_card
-from dialogs import referral
+from dialogs import referral, team
 from dialogs.allocation import SERVICE_TZ, format_meeting_date
 from dialogs.content import load_content, service_facts
 from dialogs.events import Button, Reply, Turn, UserEvent
@@ -150,8 +152,14 @@ async def _command(
 
 async def handle(event: UserEvent, state: dict[str, Any], services: DialogServices) -> Turn:
     """Decide the replies to one event and the conversation's new state."""
+    if team.is_team_event(event):
+        return await team.handle(event, state, services)
+    if event.verb == referral.FORM_VERB:
+        return await referral.submit_form(event, state, services)
     if event.verb and event.verb.startswith(REFERRAL_VERB_PREFIX):
         return await referral.handle(event, state, services)
+    if referral.wants_form(event):
+        return await referral.show_form(event, state, services)
 
     text = event.text.strip()
     entry_id = faq_entry_id(text) if text else None
@@ -160,6 +168,12 @@ async def handle(event: UserEvent, state: dict[str, Any], services: DialogServic
         return Turn(
             state=state, replies=_then_current_question([_faq_reply(answer)], state, services)
         )
+
+    answered = await team.handle_referrer_reply(event, state, services)
+    if answered is not None:
+        if text and detect_risk(text):
+            answered.replies.insert(0, Reply(text=safeguarding_message()))
+        return answered
 
     if not text:
         if referral.is_active(state):

@@ -47,9 +47,15 @@ async def any_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> st
 
 
 @pytest.fixture
-async def database_url(tmp_path: Path) -> str:
-    """An empty SQLite database (the HTTP-level tests' default)."""
+async def sqlite_url(tmp_path: Path) -> str:
+    """An empty SQLite database, for what only SQLite has (pragmas, the raw file)."""
     return await _database_url("sqlite", tmp_path)
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database for the app-level tests, on every backend under test."""
+    return await _database_url(request.param, tmp_path)
 
 
 @pytest.fixture
@@ -173,7 +179,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 async def bot(
     settings: Settings, cipher: FieldCipher, connector: FakeConnector
 ) -> AsyncIterator[BotHarness]:
-    """The bot served on loopback in local mode, on a fresh SQLite database."""
+    """The bot served on loopback in local mode, on a fresh database (each backend)."""
     client, database = await start_bot(settings, cipher, connector)
     yield BotHarness(client, connector, settings, database)
     await client.close()

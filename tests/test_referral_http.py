@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from dialogs.referral import FORM_VERB
 from settings import Settings
 from storage.crypto import FieldCipher
 from tests.conftest import BotHarness, start_bot
 from tests.fake_connector import FakeConnector
+from tests.test_referral_form import FORM_ANSWERS
 from tests.transcript import HAPPY_PATH
 
 HANNAH = {"id": "29:user-hannah", "name": "Hannah Visitor", "email": "hannah.visitor@nhs.example"}
@@ -107,3 +110,40 @@ async def test_a_restart_mid_referral_carries_on_at_the_same_question(
         assert after, "the conversation carried on"
     finally:
         await client2.close()
+
+
+def _card_submit_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
+    """The data of the card's first action with this verb, as Teams would send it back."""
+    for action in card.get("actions", []):
+        data = action.get("data") or {}
+        if data.get("verb") == verb:
+            return dict(data)
+    raise AssertionError(f"no action with verb {verb!r}")
+
+
+async def test_the_form_path_files_a_request_through_the_app(bot: BotHarness) -> None:
+    _profile(bot.connector)
+    opening = await bot.send(text="new request")
+    assert "Fill in as a form" in opening[-1].buttons
+    form = (await bot.send(text="form"))[-1].card
+    assert form is not None
+    submitted = {**_card_submit_data(form, FORM_VERB), **FORM_ANSWERS}
+    summary = (await bot.send(value=submitted))[-1].card
+    assert summary is not None
+    assert "Leo" in str(summary)
+    filed = " ".join(await bot.say("send"))
+    assert "VIG-20" in filed
+
+
+async def test_an_invalid_form_comes_back_through_the_app_with_answers_kept(
+    bot: BotHarness,
+) -> None:
+    _profile(bot.connector)
+    await bot.send(text="new request")
+    form = (await bot.send(text="form"))[-1].card
+    assert form is not None
+    submitted = {**_card_submit_data(form, FORM_VERB), **FORM_ANSWERS, "child_dob": "2031-01-01"}
+    again = (await bot.send(value=submitted))[-1].card
+    assert again is not None
+    assert "Camborne health visiting team" in str(again)
+    assert _card_submit_data(again, FORM_VERB)["verb"] == FORM_VERB

@@ -139,8 +139,8 @@ async def test_state_is_not_stored_in_plain_text(db: Database, cipher: FieldCiph
     assert rows == 1
 
 
-async def test_sqlite_runs_in_wal_mode(database_url: str) -> None:
-    db = Database(database_url)
+async def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
+    db = Database(sqlite_url)
     async with db.engine.connect() as conn:
         mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar()
         timeout = (await conn.execute(text("PRAGMA busy_timeout"))).scalar()

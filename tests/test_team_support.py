@@ -1,7 +1,6 @@
 """Helpers shared by the team channel, outbox and install tests (no tests of its own).
 
-The router belongs to the lead; `route_team_events` wires the team's three entry points in the
-way the router is asked to, so these tests do not depend on the router's other conversations.
+The router sends channel events and team card presses to `dialogs.team`.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from sqlalchemy import select
 
 from app import CIPHER, OUTBOX_SENDER
 from bot.channel import ChannelSender
-from dialogs import router, team
 from dialogs.events import User
 from storage.models import AuditEntry, OutboxMessage, Referral
 from storage.requests import SqlRequestRecords
@@ -62,24 +60,9 @@ ANSWERS: dict[str, Any] = {
 }
 
 
-async def _dispatch_with_team(original: Any, event: Any, state: Any, services: Any) -> Any:
-    if team.is_team_event(event):
-        return await team.handle(event, state, services)
-    turn = await team.handle_referrer_reply(event, state, services)
-    if turn is not None:
-        return turn
-    return await original(event, state, services)
-
-
 @pytest.fixture
-async def team_bot(bot: BotHarness, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotHarness]:
-    """The bot with the team's entry points routed as the router is asked to."""
-    original = router.handle
-
-    async def dispatch(event: Any, state: Any, services: Any) -> Any:
-        return await _dispatch_with_team(original, event, state, services)
-
-    monkeypatch.setattr(router, "handle", dispatch)
+async def team_bot(bot: BotHarness) -> AsyncIterator[BotHarness]:
+    """The bot, as the team's tests use it (the router sends team events to dialogs.team)."""
     yield bot
 
 

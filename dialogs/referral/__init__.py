@@ -14,6 +14,7 @@ from dialogs.referral.engine import (
     is_send,
     resume,
     start,
+    wants_form,
 )
 from dialogs.referral.form import FORM_VERB, show_form, submit_form
 
@@ -29,4 +30,5 @@ __all__ = [
     "show_form",
     "start",
     "submit_form",
+    "wants_form",
 ]

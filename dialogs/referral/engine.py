@@ -7,6 +7,7 @@ request, so that a repeated "send" answers with the same reference instead of fi
 from __future__ import annotations
 
 import copy
+import dataclasses
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -138,6 +139,24 @@ def _buttons(*pairs: tuple[str, str]) -> tuple[Button, ...]:
 def _new_request_button() -> tuple[Button, ...]:
     label = message("new_request_button", DialogConfig())
     return _buttons((label, label.lower()))
+
+
+FORM_COMMAND = "form"
+
+
+def _offer_form(replies: list[Reply]) -> list[Reply]:
+    """Add "Fill in as a form" to the last reply's buttons, for referrers who know the answers."""
+    if not replies or replies[-1].card is not None:
+        return replies
+    last = replies[-1]
+    offer = Button(str(model.content()["form"]["button"]), FORM_COMMAND)
+    return [*replies[:-1], dataclasses.replace(last, buttons=(*last.buttons, offer))]
+
+
+def wants_form(event: UserEvent) -> bool:
+    """Whether a typed message asks for the form ("form", "fill in as a form", ...)."""
+    typed = " ".join(event.text.lower().split())
+    return not event.verb and typed in {str(w) for w in model.content()["form"]["open_words"]}
 
 
 def _question_buttons(step_id: str) -> tuple[Button, ...]:
@@ -282,7 +301,7 @@ class _Turn:
 
     def begin(self, with_opening: bool) -> list[Reply]:
         self.new_draft()
-        return ([_opening(self.config)] if with_opening else []) + self.ask()
+        return _offer_form(([_opening(self.config)] if with_opening else []) + self.ask())
 
     # -- moving through the steps
 
@@ -501,7 +520,7 @@ async def resume(event: UserEvent, state: dict[str, Any], services: DialogServic
         )
     turn.draft["saved"] = False
     turn.draft["pending"] = None
-    return turn.done(turn.ask(lead=message("resumed", turn.config)))
+    return turn.done(_offer_form(turn.ask(lead=message("resumed", turn.config))))
 
 
 async def handle(event: UserEvent, state: dict[str, Any], services: DialogServices) -> Turn:
