@@ -4,14 +4,18 @@ message; presses that must be refused; two people pressing at once."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from dialogs.ports import TeamRequest
 from dialogs.team.machine import TRANSITIONS, next_status, team_actions
+from dialogs.team.render import request_card_for
 from tests.conftest import BotHarness
 from tests.schemas import card_problems
 from tests.test_team_support import (
+    ANSWERS,
     LATER,
     REFERRER_CHAT,
     audit_rows,
@@ -313,3 +317,33 @@ async def test_an_answer_card_for_someone_elses_request_is_not_attached(bot: Bot
         inputs={"answer": "Made up"},
     )
     assert (await referral_row(bot, reference)).status == "info_requested"
+
+
+def _request(kind: str) -> TeamRequest:
+    answers = {
+        **ANSWERS,
+        "peer_contact": "yes",
+        "peer_contact_method": "text",
+        "peer_contact_when": "Weekday mornings",
+    }
+    return TeamRequest(
+        reference="VIG-PC-2026-0001" if kind == "peer_contact" else "VIG-2026-0001",
+        kind="peer_contact" if kind == "peer_contact" else "referral",
+        status="submitted",
+        version=1,
+        answers=answers,
+        meeting_date=date(2026, 12, 3),
+        filed_at=datetime(2026, 11, 24, 10, tzinfo=UTC),
+        linked_reference="VIG-2026-0001" if kind == "peer_contact" else None,
+    )
+
+
+def test_a_peer_contact_card_shows_only_what_arranging_the_talk_needs() -> None:
+    now = datetime(2026, 11, 24, 11, tzinfo=UTC)
+    peer = card_texts(request_card_for(_request("peer_contact"), now))
+    referral = card_texts(request_card_for(_request("referral"), now))
+    evidence = ANSWERS["criteria_evidence"]
+    assert "Weekday mornings" in peer
+    assert evidence in referral
+    assert evidence not in peer
+    assert card_problems(request_card_for(_request("peer_contact"), now)) == []

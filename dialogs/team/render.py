@@ -36,6 +36,9 @@ FAMILY_FIELDS = (
     "family_goals",
 )
 PEER_FIELDS = ("peer_contact_method", "peer_contact_when")
+# A peer-contact card carries only what arranging the talk needs; its linked referral's card
+# has the rest, so the team does not read the same request twice.
+PEER_CARD_FIELDS = ("parent_relationship", "language", "interpreter", *PEER_FIELDS)
 # Never on a channel card: the child is shown by initials and age only.
 NEVER_ON_CARD = frozenset({"child_name", "child_dob"})
 REPLY_INPUT = "answer"
@@ -124,10 +127,11 @@ def _facts(
     facts.append((words["filed"], format_date(service_today(request.filed_at))))
     if request.linked_reference:
         facts.append((words["linked"], request.linked_reference))
-    if "criteria" in values:
-        facts.append((words["criteria"], values["criteria"][1]))
-    if "peer_contact" in values:
-        facts.append((words["peer_contact"], values["peer_contact"][1]))
+    if request.kind != "peer_contact":
+        if "criteria" in values:
+            facts.append((words["criteria"], values["criteria"][1]))
+        if "peer_contact" in values:
+            facts.append((words["peer_contact"], values["peer_contact"][1]))
     assigned = practitioner(request)
     if assigned:
         facts.append((words["practitioner"], assigned))
@@ -159,12 +163,16 @@ def request_card_for(
         for field, label, value in summary_lines(request.answers)
         if field not in NEVER_ON_CARD
     }
-    sections: list[tuple[str, list[LongText]]] = [
-        (str(words["evidence"]), _plain(values, ("criteria_evidence",))),
-        (str(words["pre_referral_title"]), _pre_referral(values)),
-        (str(words["family_title"]), _plain(values, FAMILY_FIELDS)),
-        (str(words["peer_title"]), _plain(values, PEER_FIELDS)),
-    ]
+    sections: list[tuple[str, list[LongText]]]
+    if request.kind == "peer_contact":
+        sections = [(str(words["peer_title"]), _plain(values, PEER_CARD_FIELDS))]
+    else:
+        sections = [
+            (str(words["evidence"]), _plain(values, ("criteria_evidence",))),
+            (str(words["pre_referral_title"]), _pre_referral(values)),
+            (str(words["family_title"]), _plain(values, FAMILY_FIELDS)),
+            (str(words["peer_title"]), _plain(values, PEER_FIELDS)),
+        ]
     actions = [
         CardAction(
             title=str(content()["actions"][action]["button"]),
