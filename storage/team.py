@@ -153,15 +153,7 @@ class SqlTeamRecords:
 
     async def _refuse(self, actor: User, now: datetime, why: str) -> None:
         team = self.channel.team_id if self.channel else "-"
-        await audit.record(
-            self.session,
-            self.cipher,
-            at=now,
-            actor=actor.name or "unknown",
-            actor_key=owner_key(actor.id),
-            action="inbox_refused",
-            note=f"{why}; team {team}",
-        )
+        await self._audit_inbox(actor, now, "inbox_refused", note=f"{why}; team {team}")
 
     async def claim_inbox(self, *, actor: User, now: datetime) -> InboxClaim:
         """Make this event's channel the inbox, unless the settings or another team forbid it."""
@@ -201,7 +193,9 @@ class SqlTeamRecords:
         await self._audit_inbox(actor, now, "inbox_moved")
         return InboxClaim("moved", await self.inbox())
 
-    async def _audit_inbox(self, actor: User, now: datetime, action: str) -> None:
+    async def _audit_inbox(
+        self, actor: User, now: datetime, action: str, note: str | None = None
+    ) -> None:
         await audit.record(
             self.session,
             self.cipher,
@@ -209,6 +203,7 @@ class SqlTeamRecords:
             actor=actor.name or "unknown",
             actor_key=owner_key(actor.id),
             action=action,
+            note=note,
         )
 
     # -- requests

@@ -15,7 +15,6 @@ from sqlalchemy.engine import make_url
 
 from dialogs import referral
 from settings import Settings
-from storage import audit
 from storage.conversations import ConversationStore
 from storage.crypto import FieldCipher
 from storage.db import Database
@@ -34,6 +33,7 @@ from tests.test_privacy_support import (
     PLACE,
     REFERRER,
     SECRETS,
+    add_note,
     file_request,
     references,
     save_draft,
@@ -160,16 +160,7 @@ async def test_a_draft_in_conversation_state_is_not_stored_in_the_clear(privacy_
 async def test_storage_apis_store_no_personal_data_in_the_clear(db, cipher):
     reference = await file_request(db, cipher)
     await save_draft(db, cipher, "conversation-privacy")
-    async with db.transaction() as session:
-        await audit.record(
-            session,
-            cipher,
-            at=NOW,
-            actor="VIG team",
-            action="viewed",
-            reference=reference,
-            note=f"Rang {PARENT_NAME} on {EMAIL} about {CHILD_NAME}",
-        )
+    await add_note(db, cipher, reference, f"Rang {PARENT_NAME} on {EMAIL} about {CHILD_NAME}")
     assert leaked(await raw_contents(db)) == []
 
 

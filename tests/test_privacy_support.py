@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from dialogs.events import User
+from storage import audit
 from storage.conversations import ConversationStore
 from storage.crypto import FieldCipher
 from storage.db import Database
@@ -120,3 +121,19 @@ async def references(db: Database) -> set[str]:
     """The references of the requests held."""
     async with db.transaction() as session:
         return set((await session.execute(select(Referral.reference))).scalars().all())
+
+
+async def add_note(
+    db: Database,
+    cipher: FieldCipher,
+    reference: str,
+    note: str,
+    *,
+    action: str = "viewed",
+    at: datetime = NOW,
+) -> None:
+    """An audit entry by the VIG team with a (personal, so encrypted) note."""
+    async with db.transaction() as session:
+        await audit.record(
+            session, cipher, at=at, actor="VIG team", action=action, reference=reference, note=note
+        )

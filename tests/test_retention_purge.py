@@ -18,6 +18,7 @@ from storage.retention import CLOSED_STATUSES, PurgeReport, purge_due, purge_loo
 from tests.test_privacy_support import (
     NOW,
     SECRETS,
+    add_note,
     file_request,
     references,
     save_draft,
@@ -135,16 +136,14 @@ async def test_a_purged_request_leaves_a_system_audit_record_with_its_status(db,
 
 async def test_purge_keeps_audit_rows_but_clears_their_notes(db, cipher):
     reference = await file_request(db, cipher, now=LONG_AGO)
-    async with db.transaction() as session:
-        await audit.record(
-            session,
-            cipher,
-            at=LONG_AGO,
-            actor="VIG team",
-            action="declined",
-            reference=reference,
-            note="Declined: Zebedee is already getting support",
-        )
+    await add_note(
+        db,
+        cipher,
+        reference,
+        "Declined: Zebedee is already getting support",
+        action="declined",
+        at=LONG_AGO,
+    )
     await set_status(db, reference, "declined", updated_at=LONG_AGO)
     await purge(db, cipher)
     rows = await audit_rows(db, reference)

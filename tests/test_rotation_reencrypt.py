@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from storage import audit
 from storage.conversations import ConversationStore
 from storage.crypto import DecryptionError, FieldCipher, generate_key_spec, parse_keys
 from storage.db import Database
@@ -13,7 +12,7 @@ from storage.models import AuditEntry, ConversationState, OutboxMessage, Referra
 from storage.requests import SqlRequestRecords
 from storage.rotation import reencrypt_all, values_on_old_keys
 from storage.subject_rights import export_request
-from tests.test_privacy_support import ANSWERS, NOW, REFERRER, file_request, save_draft
+from tests.test_privacy_support import ANSWERS, NOW, REFERRER, add_note, file_request, save_draft
 
 OLD_SPEC = generate_key_spec("old1")
 NEW_SPEC = generate_key_spec("new2")
@@ -27,16 +26,7 @@ async def write_everything(db: Database, cipher: FieldCipher) -> str:
     """A draft, a filed request (details, reply address, outbox) and an audit note."""
     await save_draft(db, cipher, "conv-1")
     reference = await file_request(db, cipher)
-    async with db.transaction() as session:
-        await audit.record(
-            session,
-            cipher,
-            at=NOW,
-            actor="VIG team",
-            action="viewed",
-            reference=reference,
-            note="n",
-        )
+    await add_note(db, cipher, reference, "n")
     return reference
 
 

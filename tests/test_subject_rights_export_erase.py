@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from storage import audit
 from storage.crypto import DecryptionError, FieldCipher, generate_key_spec, parse_keys
 from storage.db import Database
 from storage.models import AuditEntry, OutboxMessage
@@ -18,6 +17,7 @@ from tests.test_privacy_support import (
     ANSWERS,
     NOW,
     REPLY_ADDRESS,
+    add_note,
     file_request,
     references,
     set_status,
@@ -35,19 +35,6 @@ async def audit_actions(db: Database, reference: str) -> list[tuple[str, str, bo
             )
         ).scalars()
         return [(row.action, row.actor, row.note is not None) for row in rows]
-
-
-async def add_note(db: Database, cipher: FieldCipher, reference: str, note: str) -> None:
-    async with db.transaction() as session:
-        await audit.record(
-            session,
-            cipher,
-            at=NOW,
-            actor="VIG team",
-            action="viewed",
-            reference=reference,
-            note=note,
-        )
 
 
 async def test_export_holds_the_decrypted_answers_and_reply_address(db, cipher):

@@ -26,7 +26,7 @@ from cards.referral import (
 from dialogs.allocation import SERVICE_TZ, format_meeting_date, next_allocation_meeting
 from dialogs.events import Button, Reply, Turn, UserEvent
 from dialogs.faq.safeguarding import detect_risk
-from dialogs.ports import DialogConfig, DialogServices
+from dialogs.ports import DialogConfig, DialogServices, FiledRequest, RequestKind
 from dialogs.referral import model
 from dialogs.referral.steps import (
     HOLD_RESUMES_AT,
@@ -415,17 +415,23 @@ class _Turn:
     def meeting(self) -> date:
         return next_allocation_meeting(self.event.now, self.config.meeting_cutoff_hour)
 
-    async def file_peer_contact_alone(self) -> list[Reply]:
-        draft = self.draft
-        answers = _request_answers(draft, self.config, self.today)
-        filed = await self.services.records.file_request(
-            draft_id=draft["draft_id"],
-            kind="peer_contact",
+    async def file(
+        self, kind: RequestKind, answers: dict[str, Any], linked_reference: str | None = None
+    ) -> FiledRequest:
+        """File this draft's request of `kind`; the records make a repeat return the first."""
+        return await self.services.records.file_request(
+            draft_id=self.draft["draft_id"],
+            kind=kind,
             owner=self.event.user,
             answers=answers,
             now=self.event.now,
             meeting_date=self.meeting(),
+            linked_reference=linked_reference,
         )
+
+    async def file_peer_contact_alone(self) -> list[Reply]:
+        draft = self.draft
+        filed = await self.file("peer_contact", _request_answers(draft, self.config, self.today))
         draft["peer_reference"] = filed.reference
         draft["answers"].pop("family_choice", None)
         draft["step"] = "family_choice"
@@ -440,25 +446,10 @@ class _Turn:
             return await self.go(end)
         answers = _request_answers(draft, self.config, self.today)
         answers["risk"] = "no"
-        filed = await self.services.records.file_request(
-            draft_id=draft["draft_id"],
-            kind="referral",
-            owner=self.event.user,
-            answers=answers,
-            now=self.event.now,
-            meeting_date=self.meeting(),
-        )
+        filed = await self.file("referral", answers)
         peer_reference = draft.get("peer_reference")
         if answers.get("peer_contact") == "yes" and not peer_reference:
-            peer = await self.services.records.file_request(
-                draft_id=draft["draft_id"],
-                kind="peer_contact",
-                owner=self.event.user,
-                answers=answers,
-                now=self.event.now,
-                meeting_date=self.meeting(),
-                linked_reference=filed.reference,
-            )
+            peer = await self.file("peer_contact", answers, linked_reference=filed.reference)
             peer_reference = peer.reference
         self.state[FILED] = {
             "draft_id": draft["draft_id"],
