@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from storage.turns import run_turn
 log = logging.getLogger("vig.turn")
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+TYPING_AFTER_SECONDS = 0.3
 MESSAGE = "application/vnd.microsoft.activity.message"
 
 
@@ -142,15 +144,20 @@ class VigBot:
             )
             return await router.handle(event, state, services)
 
-        turn = await run_turn(
-            self.deps.db,
-            self.deps.conversations,
-            conversation_key=conversation_key(activity),
-            activity_id=activity.id,
-            now=event.now,
-            decide=decide,
-            user_key=hash_id(event.user.id, "owner"),
+        pending = asyncio.ensure_future(
+            run_turn(
+                self.deps.db,
+                self.deps.conversations,
+                conversation_key=conversation_key(activity),
+                activity_id=activity.id,
+                now=event.now,
+                decide=decide,
+                user_key=hash_id(event.user.id, "owner"),
+            )
         )
+        if activity.type == ActivityTypes.message:
+            await self._typing_if_slow(turn_context, pending)
+        turn = await pending
         if turn is None:
             if activity.type == ActivityTypes.invoke:
                 await self._answer_invoke(
@@ -179,6 +186,17 @@ class VigBot:
         activities = [to_activity(r, event.scope) for r in replies]
         if activities:
             await with_retries(lambda: turn_context.send_activities(activities))
+
+    @staticmethod
+    async def _typing_if_slow(turn_context: TurnContext, pending: asyncio.Future[Any]) -> None:
+        """Show "typing..." when a turn is taking a while (filing, a busy database)."""
+        done, _ = await asyncio.wait({pending}, timeout=TYPING_AFTER_SECONDS)
+        if done:
+            return
+        try:
+            await turn_context.send_activity(Activity(type=ActivityTypes.typing))
+        except Exception as exc:  # a lost typing indicator is not worth failing the turn for
+            log.info("typing indicator not sent: %s", type(exc).__name__)
 
     @staticmethod
     async def _answer_invoke(turn_context: TurnContext, body: dict[str, Any]) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from typing import Any
 
+import pytest
 from aiohttp.test_utils import make_mocked_request
 
 from bot.http import readyz_handler
+from dialogs import router
 from storage.db import Database
 from tests.conftest import BotHarness, activity
 
@@ -125,3 +129,23 @@ async def test_a_retried_activity_has_one_effect(bot: BotHarness) -> None:
     second = await bot.send(text="hello", activity_id="same-id")
     assert first
     assert second == []
+
+
+async def test_a_slow_turn_shows_typing_before_the_reply(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = router.handle
+
+    async def slow(event: Any, state: Any, services: Any) -> Any:
+        await asyncio.sleep(0.6)
+        return await original(event, state, services)
+
+    monkeypatch.setattr(router, "handle", slow)
+    await bot.send(text="hello")
+    kinds = [s.body.get("type") for s in bot.connector.sent]
+    assert kinds[:2] == ["typing", "message"]
+
+
+async def test_a_quick_turn_sends_no_typing(bot: BotHarness) -> None:
+    await bot.send(text="hello")
+    assert "typing" not in [s.body.get("type") for s in bot.connector.sent]
