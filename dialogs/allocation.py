@@ -9,6 +9,11 @@ SERVICE_TZ = ZoneInfo("Europe/London")
 THURSDAY = 3
 
 
+def service_today(now: datetime) -> date:
+    """The date at the service (UK time) for a moment; a naive time is taken as UK time."""
+    return now.astimezone(SERVICE_TZ).date() if now.tzinfo else now.date()
+
+
 def first_thursday(year: int, month: int) -> date:
     """The first Thursday of the given month."""
     first = date(year, month, 1)

@@ -18,9 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.crypto import FieldCipher
 from storage.db import Database
 from storage.models import OutboxMessage, Referral
-from storage.requests import OUTBOX_POST_REQUEST
 
-POST_REQUEST = OUTBOX_POST_REQUEST
+POST_REQUEST = "post_request"
 UPDATE_CARD = "update_card"
 THREAD_REPLY = "thread_reply"
 NOTIFY_REFERRER = "notify_referrer"
@@ -35,7 +34,7 @@ LEASE = timedelta(seconds=120)
 
 
 def payload_context(reference: str) -> str:
-    """Associated data for an outbox payload (the same as filing uses)."""
+    """Associated data binding an outbox payload to the request it is about."""
     return f"outbox:{reference}"
 
 

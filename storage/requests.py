@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.events import User
 from dialogs.ports import FiledRequest, RequestKind, RequestSummary
+from storage import audit, outbox
 from storage.crypto import FieldCipher
 from storage.keys import hash_id
-from storage.models import AuditEntry, OutboxMessage, ReferenceCounter, Referral
+from storage.models import ReferenceCounter, Referral
 
 SERIES_PREFIX: dict[str, str] = {"referral": "VIG", "peer_contact": "VIG-PC"}
-OUTBOX_POST_REQUEST = "post_request"
 
 
 def owner_key(user_id: str) -> str:
@@ -28,11 +28,6 @@ def owner_key(user_id: str) -> str:
 def details_context(reference: str) -> str:
     """Associated data binding a request's encrypted fields to its reference."""
     return f"referral:{reference}"
-
-
-def outbox_context(reference: str) -> str:
-    """Associated data for the encrypted payload of an outbox row about a request."""
-    return f"outbox:{reference}"
 
 
 async def next_reference(session: AsyncSession, kind: RequestKind, year: int) -> str:
@@ -109,26 +104,23 @@ class SqlRequestRecords:
         )
         self.session.add(referral)
         await self.session.flush()
-        self.session.add(
-            AuditEntry(
-                at=now,
-                actor="referrer",
-                actor_key=owner_key(owner.id),
-                action="filed",
-                reference=reference,
-                to_status="submitted",
-            )
+        await audit.record(
+            self.session,
+            self.cipher,
+            at=now,
+            actor="referrer",
+            actor_key=owner_key(owner.id),
+            action="filed",
+            reference=reference,
+            to_status="submitted",
         )
-        self.session.add(
-            OutboxMessage(
-                kind=OUTBOX_POST_REQUEST,
-                referral_id=referral.id,
-                payload=self.cipher.encrypt_json({}, outbox_context(reference)),
-                status="pending",
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
+        outbox.enqueue(
+            self.session,
+            self.cipher,
+            kind=outbox.POST_REQUEST,
+            referral_id=referral.id,
+            reference=reference,
+            now=now,
         )
         await self.session.flush()
         return FiledRequest(reference, kind, meeting_date, created=True)

@@ -21,7 +21,8 @@ from storage.conversations import state_context
 from storage.crypto import PREFIX, FieldCipher
 from storage.db import Database
 from storage.models import AuditEntry, ConversationState, OutboxMessage, Referral
-from storage.requests import details_context, outbox_context
+from storage.outbox import payload_context
+from storage.requests import details_context
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ ENCRYPTED_COLUMNS: tuple[_Column, ...] = (
         OutboxMessage.id,
         OutboxMessage.payload,
         (_OUTBOX_REFERENCE,),
-        lambda row: outbox_context(row.reference),
+        lambda row: payload_context(row.reference),
     ),
     _Column(
         AuditEntry,

@@ -17,7 +17,8 @@ from storage.audit import note_context
 from storage.crypto import FieldCipher
 from storage.db import Database
 from storage.models import AuditEntry, OutboxMessage, Referral
-from storage.requests import details_context, outbox_context
+from storage.outbox import payload_context
+from storage.requests import details_context
 
 # Audit actions that mean a request's data has already gone.
 GONE_ACTIONS = ("erased", "purged")
@@ -128,7 +129,7 @@ async def export_request(
                     "next_attempt_at": _iso(message.next_attempt_at),
                     "sent_at": _iso(message.sent_at),
                     "last_error": message.last_error,
-                    "payload": cipher.decrypt_json(message.payload, outbox_context(reference)),
+                    "payload": cipher.decrypt_json(message.payload, payload_context(reference)),
                 }
                 for message in outbox
             ],

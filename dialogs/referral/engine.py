@@ -23,7 +23,12 @@ from cards.referral import (
     criteria_card,
     summary_card,
 )
-from dialogs.allocation import SERVICE_TZ, format_meeting_date, next_allocation_meeting
+from dialogs.allocation import (
+    SERVICE_TZ,
+    format_meeting_date,
+    next_allocation_meeting,
+    service_today,
+)
 from dialogs.events import Button, Reply, Turn, UserEvent
 from dialogs.faq.safeguarding import detect_risk
 from dialogs.ports import DialogConfig, DialogServices, FiledRequest, RequestKind
@@ -60,11 +65,6 @@ def has_draft(state: dict[str, Any]) -> bool:
 def is_active(state: dict[str, Any]) -> bool:
     """A draft is in progress (not saved for later)."""
     return has_draft(state) and not state[DRAFT].get("saved", False)
-
-
-def service_date(now: datetime) -> date:
-    """The date at the service (UK time) for an event's timestamp."""
-    return now.astimezone(SERVICE_TZ).date() if now.tzinfo else now.date()
 
 
 def _new_draft(event: UserEvent) -> dict[str, Any]:
@@ -114,7 +114,7 @@ def _context(draft: dict[str, Any], config: DialogConfig, today: date) -> Contex
 
 
 def _draft_today(draft: dict[str, Any]) -> date:
-    return service_date(datetime.fromisoformat(draft["updated_at"]))
+    return service_today(datetime.fromisoformat(draft["updated_at"]))
 
 
 def _request_answers(draft: dict[str, Any], config: DialogConfig, today: date) -> dict[str, Any]:
@@ -276,7 +276,7 @@ class _Turn:
         self.state = copy.deepcopy(state)
         self.services = services
         self.config = services.config
-        self.today = service_date(event.now)
+        self.today = service_today(event.now)
 
     @property
     def draft(self) -> dict[str, Any]:
@@ -677,7 +677,7 @@ def accepts_as_answer(state: dict[str, Any], event: UserEvent) -> bool:
         return event.verb == CRITERIA_VERB and step == "criteria"
     if _command(event.text):
         return False
-    today = service_date(event.now)
+    today = service_today(event.now)
     config = DialogConfig()
     return validate_field(step, event.text, draft["answers"], config, today).ok
 

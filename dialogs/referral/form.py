@@ -20,6 +20,7 @@ from cards.referral_form import (
     InputKind,
     referral_form_card,
 )
+from dialogs.allocation import service_today
 from dialogs.events import Reply, Turn, UserEvent
 from dialogs.faq.safeguarding import detect_risk
 from dialogs.ports import DialogConfig, DialogServices
@@ -288,7 +289,7 @@ async def show_form(event: UserEvent, state: dict[str, Any], services: DialogSer
     turn = engine.open_draft(event, state, services)
     draft = turn.state[engine.DRAFT]
     values = {f: _shown_value(STEP_BY_ID[f], v) for f, v in draft["answers"].items()}
-    today = engine.service_date(event.now)
+    today = service_today(event.now)
     card = form_card(draft, values, {}, services.config, today)
     return Turn(state=turn.state, replies=[Reply(card=card)])
 
@@ -302,7 +303,7 @@ async def submit_form(event: UserEvent, state: dict[str, Any], services: DialogS
         # A form from a finished or replaced request: the engine says so and where things are.
         return await engine.handle(event, state, services)
     config = services.config
-    today = engine.service_date(event.now)
+    today = service_today(event.now)
     draft = state[engine.DRAFT]
     answers, errors = _read(draft, data, config, today)
     reminder = _risk_reminder(answers, config)

@@ -10,7 +10,7 @@ from typing import Any
 
 from cards.agenda import AgendaRow, agenda_card
 from cards.request_card import CardAction, CardInput, LongText, answer_card, request_card
-from dialogs.allocation import SERVICE_TZ, format_meeting_date
+from dialogs.allocation import SERVICE_TZ, format_meeting_date, service_today
 from dialogs.ports import TeamNote, TeamRequest
 from dialogs.referral.dates import format_date
 from dialogs.referral.model import child_age_text, child_initials, display_value, summary_lines
@@ -42,11 +42,6 @@ PEER_CARD_FIELDS = ("parent_relationship", "language", "interpreter", *PEER_FIEL
 # Never on a channel card: the child is shown by initials and age only.
 NEVER_ON_CARD = frozenset({"child_name", "child_dob"})
 REPLY_INPUT = "answer"
-
-
-def service_today(now: datetime) -> date:
-    """Today's date in the service's time zone."""
-    return now.astimezone(SERVICE_TZ).date()
 
 
 def _when(at: datetime) -> str:
